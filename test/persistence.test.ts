@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import test from 'ava';
+import {
+  CreateClusterCommand,
+  DeleteClusterCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeClustersCommand,
+  DescribeTaskDefinitionCommand,
+  ListClustersCommand,
+  ListTagsForResourceCommand,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-ecs';
+import { ecsClient, removeDir, startServer, tempDataDir } from './helpers/server.ts';
+
+const container = { name: 'app', image: 'nginx:1', memory: 128 };
+const register = (family: string) => new RegisterTaskDefinitionCommand({ family, containerDefinitions: [container] });
+
+test('a restart on the same data directory restores clusters, revisions, tags and statuses', async (t) => {
+  const data = tempDataDir();
+  t.teardown(() => removeDir(data));
+  const first = await startServer({ data });
+  await first.ecs.send(new CreateClusterCommand({ clusterName: 'kept', tags: [{ key: 'a', value: '1' }] }));
+  await first.ecs.send(new CreateClusterCommand({ clusterName: 'gone' }));
+  await first.ecs.send(new DeleteClusterCommand({ cluster: 'gone' }));
+  for (let i = 0; i < 3; i++) await first.ecs.send(register('web'));
+  await first.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web:3' }));
+  const webArn = 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:2';
+  await first.ecs.send(new TagResourceCommand({ resourceArn: webArn, tags: [{ key: 'v', value: '2' }] }));
+  await first.close();
+
+  const second = await startServer({ data });
+  t.teardown(() => second.close());
+  const clusters = await second.ecs.send(new DescribeClustersCommand({ clusters: ['kept', 'gone'], include: ['TAGS'] }));
+  t.deepEqual(clusters.clusters?.map((c) => [c.clusterName, c.status]), [['kept', 'ACTIVE'], ['gone', 'INACTIVE']]);
+  t.deepEqual(clusters.clusters?.[0].tags, [{ key: 'a', value: '1' }]);
+  t.deepEqual((await second.ecs.send(new ListClustersCommand({}))).clusterArns, ['arn:aws:ecs:us-east-1:000000000000:cluster/kept']);
+
+  const latest = await second.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web' }));
+  t.is(latest.taskDefinition?.revision, 2, 'revision 3 stayed INACTIVE');
+  const inactive = await second.ecs.send(new ListTaskDefinitionsCommand({ status: 'INACTIVE' }));
+  t.deepEqual(inactive.taskDefinitionArns, ['arn:aws:ecs:us-east-1:000000000000:task-definition/web:3']);
+  t.deepEqual((await second.ecs.send(new ListTagsForResourceCommand({ resourceArn: webArn }))).tags, [{ key: 'v', value: '2' }]);
+  const next = await second.ecs.send(register('web'));
+  t.is(next.taskDefinition?.revision, 4, 'revision numbers continue after a restart');
+});
+
+/** Starts `main.ts` as its own process and resolves with its port once it listens. */
+async function startChild(data: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', '--port', '0', '--data', data], {
+    cwd: new URL('..', import.meta.url),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const entry = JSON.parse(line);
+    if (entry.msg === 'listening') return { child, port: entry.port as number };
+  }
+  throw new Error('the server exited before it listened');
+}
+
+test('a write acknowledged with 200 survives kill -9 right after', async (t) => {
+  const data = tempDataDir();
+  t.teardown(() => removeDir(data));
+  const { child, port } = await startChild(data);
+  const ecs = ecsClient(`http://127.0.0.1:${port}`);
+  const revisions = await Promise.all(Array.from({ length: 20 }, () => ecs.send(register('durable'))));
+  await ecs.send(new CreateClusterCommand({ clusterName: 'durable' }));
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  ecs.destroy();
+  t.deepEqual(revisions.map((r) => r.taskDefinition?.revision).sort((a, b) => a! - b!), Array.from({ length: 20 }, (_, i) => i + 1));
+
+  const after = await startServer({ data });
+  t.teardown(() => after.close());
+  const described = await after.ecs.send(new DescribeClustersCommand({ clusters: ['durable'] }));
+  t.is(described.clusters?.[0].status, 'ACTIVE');
+  const latest = await after.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'durable' }));
+  t.is(latest.taskDefinition?.revision, 20);
+});
+
+test('SIGTERM shuts the server down cleanly and keeps what it acknowledged', async (t) => {
+  const data = tempDataDir();
+  t.teardown(() => removeDir(data));
+  const { child, port } = await startChild(data);
+  const ecs = ecsClient(`http://127.0.0.1:${port}`);
+  await ecs.send(new CreateClusterCommand({ clusterName: 'graceful' }));
+  ecs.destroy();
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  t.is(code, 0);
+  const after = await startServer({ data });
+  t.teardown(() => after.close());
+  t.deepEqual((await after.ecs.send(new ListClustersCommand({}))).clusterArns, ['arn:aws:ecs:us-east-1:000000000000:cluster/graceful']);
+});
