@@ -13,15 +13,21 @@ export const OPERATIONS: OperationTable = {
   ...tagOperations,
 };
 
+/** The ECS operation of the model an `X-Amz-Target` names, implemented or not. */
+export function modelOperationOf(target: string): string | undefined {
+  const dot = target.lastIndexOf('.');
+  const name = target.slice(dot + 1);
+  if (dot < 0 || target.slice(0, dot) !== ecsModel.targetPrefix || !Object.hasOwn(ecsModel.operations, name)) return undefined;
+  return name;
+}
+
 /** The operation an `X-Amz-Target` names; throws the client error for anything else. */
 export function operationOf(target: string): string {
-  const dot = target.lastIndexOf('.');
-  const prefix = target.slice(0, dot);
-  const name = target.slice(dot + 1);
-  if (dot < 0 || prefix !== ecsModel.targetPrefix || !(name in ecsModel.operations)) {
+  const name = modelOperationOf(target);
+  if (name === undefined) {
     throw unknownOperation(target ? `Unknown operation '${target}'.` : 'Missing X-Amz-Target header.');
   }
-  if (!(name in OPERATIONS)) {
+  if (!Object.hasOwn(OPERATIONS, name)) {
     throw unsupportedFeature(`The operation ${name} is not supported by KECS yet.`);
   }
   return name;
@@ -42,7 +48,6 @@ export function parseBody(body: Buffer): Record<string, unknown> {
 }
 
 export async function dispatch(system: ActorSystem, operation: string, body: Buffer): Promise<unknown> {
-  const input = parseBody(body);
-  validateRequest(operation, input);
+  const input = validateRequest(operation, parseBody(body));
   return OPERATIONS[operation](input, system);
 }

@@ -4,7 +4,7 @@ import type { ActorSystem } from '../actors/system.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { readBody } from './body.ts';
-import { dispatch, operationOf } from './dispatch.ts';
+import { dispatch, modelOperationOf, operationOf } from './dispatch.ts';
 import { errorReply, jsonReply, send, type Reply } from './reply.ts';
 import { EcsError } from '../actors/errors.ts';
 
@@ -39,25 +39,38 @@ export function createHttpServer({ system, logger, metrics, bodyLimit }: HttpOpt
     const requestId = randomUUID();
     const started = process.hrtime.bigint();
     let aborted = false;
+    let dispatched = false;
+    let settled = false;
     let operation = 'Unknown';
     inFlight++;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      finished();
+    };
     res.onAborted(() => {
       aborted = true;
+      // A client gone before its body was complete leaves nothing to wait for: no body, no
+      // dispatch, no reply. Once dispatched, the operation still settles via respond().
+      if (!dispatched) settle();
     });
 
     const respond = (reply: Reply, closeConnection = false) => {
+      if (settled) return;
       if (!aborted) res.cork(() => send(res, reply, requestId, closeConnection));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requestDuration.observe({ method: 'POST', endpoint: operation, status: String(reply.status) }, seconds);
       const line = { requestId, operation, status: reply.status, ms: Math.round(seconds * 1e6) / 1e3, error: reply.errorCode };
       if (reply.status >= 500) logger.error(line, 'request failed');
       else logger.info(line, 'request');
-      finished();
+      settle();
     };
 
     try {
       operation = operationOf(target);
     } catch (err) {
+      // Label an operation of the model that KECS lacks by its name; anything else stays 'Unknown'.
+      operation = modelOperationOf(target) ?? operation;
       respond(errorReply(err), true);
       return;
     }
@@ -66,6 +79,7 @@ export function createHttpServer({ system, logger, metrics, bodyLimit }: HttpOpt
         respond({ ...errorReply(new EcsError('RequestEntityTooLargeException', `The request body exceeds ${bodyLimit} bytes.`, 413)) }, true);
         return;
       }
+      dispatched = true;
       dispatch(system, operation, result.body).then(
         (body) => respond(jsonReply(body)),
         (err) => {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createActor } from 'xstate';
 import { clusterMachine, type ClusterSpec } from '../machines/clusterMachine.ts';
-import { taskDefinitionFamilyMachine } from '../machines/taskDefinitionFamilyMachine.ts';
+import { taskDefinitionFamilyMachine, type FamilyEvent } from '../machines/taskDefinitionFamilyMachine.ts';
 
 const spec: ClusterSpec = {
   settings: [{ name: 'containerInsights', value: 'disabled' }],
@@ -64,7 +64,7 @@ test('cluster: a persisted snapshot restores the same state and context', (t) =>
   const actor = cluster();
   actor.send({ type: 'runtime.provisioned' });
   const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
-  const restored = createActor(clusterMachine, { snapshot: persisted }).start();
+  const restored = createActor(clusterMachine, { snapshot: persisted } as never).start();
   t.is(restored.getSnapshot().value, 'ACTIVE');
   t.deepEqual(restored.getSnapshot().context, actor.getSnapshot().context);
 });
@@ -74,7 +74,7 @@ function family() {
   return createActor(taskDefinitionFamilyMachine, { input: { family: 'web', familyArn } }).start();
 }
 
-const register = { type: 'ecs.register', taskDefinition: { containerDefinitions: [] }, tags: [], at: 1 } as const;
+const register: FamilyEvent = { type: 'ecs.register', taskDefinition: { containerDefinitions: [] }, tags: [], at: 1 };
 
 test('family: revisions count up from 1 and are never reused', (t) => {
   const actor = family();
