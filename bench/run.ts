@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+// Runs autocannon against KECS and against a bare-uWS floor in the same run, and prints
+// requests/s, p50/p99 latency and each ratio to the floor. Both servers run as child
+// processes; on 2 cores the load generator shares the machine with them, as the numbers do.
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const TARGET = 'AmazonEC2ContainerServiceV20141113.';
+const root = new URL('..', import.meta.url);
+
+async function startFloor(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const entry = JSON.parse(line);
+    if (entry.msg === 'listening') return { child, port: entry.port };
+  }
+  throw new Error('the floor exited before listening');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** KECS logs only warnings here, so it is found by polling its health endpoint. */
+async function startKecs(data: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', '--port', String(port), '--data', data], {
+    cwd: root,
+    env: { ...process.env, KECS_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (healthy) return { child, port };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('KECS did not become healthy');
+}
+
+interface Scenario {
+  name: string;
+  operation: string;
+  body: () => string;
+  amount?: number;
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(port: number, s: Scenario): Promise<Row> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections: CONNECTIONS,
+    ...(s.amount ? { amount: s.amount } : { duration: DURATION }),
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': TARGET + s.operation },
+        setupRequest: (req) => ({ ...req, body: s.body() }),
+      },
+    ],
+  });
+  return {
+    name: s.name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function ecs(port: number, operation: string, body: unknown): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': TARGET + operation },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${operation}: ${res.status} ${await res.text()}`);
+}
+
+let clusterSeq = 0;
+let familySeq = 0;
+const container = { name: 'app', image: 'nginx:1', memory: 128 };
+const scenarios: Scenario[] = [
+  { name: 'DescribeClusters', operation: 'DescribeClusters', body: () => '{"clusters":["bench"]}' },
+  { name: 'ListClusters', operation: 'ListClusters', body: () => '{}' },
+  { name: 'CreateCluster (durable)', operation: 'CreateCluster', body: () => `{"clusterName":"c${clusterSeq++}"}`, amount: 8000 },
+  {
+    name: 'RegisterTaskDefinition (durable)',
+    operation: 'RegisterTaskDefinition',
+    body: () => JSON.stringify({ family: `f${familySeq++ % 16}`, containerDefinitions: [container] }),
+  },
+];
+
+async function main() {
+  const data = mkdtempSync(join(tmpdir(), 'kecs-bench-'));
+  const floor = await startFloor();
+  const kecs = await startKecs(data);
+  try {
+    for (let i = 0; i < 100; i++) await ecs(kecs.port, 'CreateCluster', { clusterName: `seed${i}` });
+    await ecs(kecs.port, 'CreateCluster', { clusterName: 'bench' });
+    await load(floor.port, { name: 'warm-up', operation: 'DescribeClusters', body: () => '{}', amount: 5000 });
+    await load(kecs.port, { ...scenarios[0], amount: 5000 });
+
+    const floorRow = await load(floor.port, { name: 'bare uWS floor', operation: 'DescribeClusters', body: () => '{}' });
+    const rows = [floorRow];
+    for (const s of scenarios) rows.push(await load(kecs.port, s));
+
+    console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario (CreateCluster: fixed 8000 requests)\n`);
+    console.log('| scenario | req/s | p50 ms | p99 ms | errors | ratio to floor |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      const ratio = (r.rps / floorRow.rps).toFixed(2);
+      console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratio} |`);
+    }
+    if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
+  } finally {
+    floor.child.kill('SIGTERM');
+    kecs.child.kill('SIGTERM');
+    await new Promise((r) => kecs.child.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
