@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './actors/clock.ts';
 import { ActorHost } from './actors/registry.ts';
 import { createActorSystem, rehydrate, type ActorSystem } from './actors/system.ts';
 import { createHttpServer } from './http/server.ts';
-import { createSimulatedRuntime } from './kubernetes/simulatedRuntime.ts';
+import { createSimulatedRuntime, DEFAULT_PHASES, uniformPhases, type PhaseDurations } from './kubernetes/simulatedRuntime.ts';
 import type { Runtime } from './kubernetes/runtime.ts';
 import { openDatabase } from './persistence/database.ts';
 import { loadSnapshots } from './persistence/rehydrate.ts';
@@ -22,6 +22,10 @@ export interface KecsConfig {
   region: string;
   accountId: string;
   bodyLimit: number;
+  /** How long STOPPED tasks stay describable. */
+  stoppedTaskRetentionMs: number;
+  /** Simulated runtime: milliseconds per lifecycle phase. */
+  simulatedPhases: PhaseDurations;
 }
 
 const OPTIONS = {
@@ -32,6 +36,8 @@ const OPTIONS = {
   kubeconfig: { env: 'KUBECONFIG', default: '', help: 'kubeconfig for --runtime kubernetes' },
   region: { env: 'KECS_REGION', default: 'us-east-1', help: 'region in ARNs' },
   'account-id': { env: 'KECS_ACCOUNT_ID', default: '000000000000', help: 'account id in ARNs' },
+  'stopped-task-retention': { env: 'KECS_STOPPED_TASK_RETENTION', default: '3600', help: 'seconds STOPPED tasks stay describable' },
+  'sim-phase-ms': { env: 'KECS_SIM_PHASE_MS', default: '', help: 'simulated runtime: milliseconds per lifecycle phase (default: realistic mix)' },
 } as const;
 
 export function usage(): string {
@@ -59,6 +65,14 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): KecsConfig 
   if (runtime !== 'simulated' && runtime !== 'kubernetes') throw new Error(`invalid runtime: ${runtime}`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(pick('region'))) throw new Error(`invalid region: ${pick('region')}`);
   if (!/^\d{12}$/.test(pick('account-id'))) throw new Error(`invalid account id: ${pick('account-id')}`);
+  const retention = Number(pick('stopped-task-retention'));
+  if (!Number.isFinite(retention) || retention < 0) throw new Error(`invalid stopped-task-retention: ${pick('stopped-task-retention')}`);
+  let simulatedPhases = DEFAULT_PHASES;
+  if (pick('sim-phase-ms') !== '') {
+    const ms = Number(pick('sim-phase-ms'));
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`invalid sim-phase-ms: ${pick('sim-phase-ms')}`);
+    simulatedPhases = uniformPhases(ms);
+  }
   return {
     host: pick('host'),
     port,
@@ -68,6 +82,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): KecsConfig 
     region: pick('region'),
     accountId: pick('account-id'),
     bodyLimit: 1024 * 1024,
+    stoppedTaskRetentionMs: retention * 1000,
+    simulatedPhases,
   };
 }
 
@@ -77,8 +93,8 @@ export interface Kecs {
   close(): Promise<void>;
 }
 
-async function createRuntime(config: KecsConfig, logger: Logger): Promise<Runtime> {
-  if (config.runtime === 'simulated') return createSimulatedRuntime();
+async function createRuntime(config: KecsConfig, clock: Clock, logger: Logger): Promise<Runtime> {
+  if (config.runtime === 'simulated') return createSimulatedRuntime(clock, config.simulatedPhases);
   const { createKubernetesRuntime } = await import('./kubernetes/kubernetesRuntime.ts');
   return createKubernetesRuntime({ kubeconfig: config.kubeconfig, region: config.region, logger });
 }
@@ -89,16 +105,13 @@ export async function startKecs(config: KecsConfig, options: { clock?: Clock; lo
   const metrics = createMetrics();
   const db = await openDatabase(config.data);
   const writer = new SnapshotWriter(db.connection, (err) => logger.error({ err }, 'snapshot commit failed'));
-  const runtime = await createRuntime(config, logger);
-  const system = createActorSystem({
-    partition: { region: config.region, accountId: config.accountId },
-    clock: options.clock ?? systemClock,
-    host: new ActorHost(writer),
-    runtime,
-    logger,
-  });
-  const restored = rehydrate(system, await loadSnapshots(db.connection));
-  await system.clusters.reconcile();
+  const clock = options.clock ?? systemClock;
+  const runtime = await createRuntime(config, clock, logger);
+  const system = createActorSystem(
+    { partition: { region: config.region, accountId: config.accountId }, clock, host: new ActorHost(writer), runtime, logger },
+    { stoppedRetentionMs: config.stoppedTaskRetentionMs },
+  );
+  const restored = await rehydrate(system, await loadSnapshots(db.connection));
   const http = createHttpServer({ system, logger, metrics, bodyLimit: config.bodyLimit });
   const port = await http.listen(config.host, config.port);
   logger.info({ host: config.host, port, data: db.path, runtime: runtime.name, restored }, 'listening');
@@ -110,6 +123,7 @@ export async function startKecs(config: KecsConfig, options: { clock?: Clock; lo
     close() {
       closing ??= (async () => {
         await http.close();
+        system.tasks.close();
         await writer.flush();
         await runtime.close();
         db.close();

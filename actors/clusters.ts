@@ -10,7 +10,7 @@ import {
 import type { Tag } from '../machines/tags.ts';
 import { clusterArn, isArn, NAME, ownArn } from './arn.ts';
 import type { ActorDeps } from './deps.ts';
-import { clusterNotFound, invalidParameter, limitExceeded } from './errors.ts';
+import { clusterContainsTasks, clusterNotFound, invalidParameter, limitExceeded } from './errors.ts';
 import { paginate, type Page, type PageRequest } from './pagination.ts';
 import type { ActorEntry } from './registry.ts';
 import { validateTags } from './tags.ts';
@@ -41,9 +41,9 @@ export interface Described<T> {
   missing: string[];
 }
 
-export function viewOf(entry: ClusterEntry): ClusterView {
-  const snapshot = entry.actor.getSnapshot();
-  return { ...snapshot.context, status: snapshot.value as ClusterStatus };
+/** What the cluster's counts are derived from: the tasks (and later services) in it. */
+export interface ClusterUsage {
+  counts(clusterName: string): { running: number; pending: number; active: number };
 }
 
 function validateCapacityProviders(providers: string[], strategy: CapacityProviderStrategyItem[]): void {
@@ -78,8 +78,25 @@ function validateSettings(settings: ClusterSetting[]): void {
 /** The cluster actors, by name, and the commands on them. */
 export class Clusters {
   private readonly byName = new Map<string, ClusterEntry>();
+  private usage: ClusterUsage = { counts: () => ({ running: 0, pending: 0, active: 0 }) };
 
   constructor(private readonly deps: ActorDeps) {}
+
+  /** Late-bound, since the tasks need the clusters too. */
+  attachUsage(usage: ClusterUsage): void {
+    this.usage = usage;
+  }
+
+  view(entry: ClusterEntry): ClusterView {
+    const snapshot = entry.actor.getSnapshot();
+    const counts = this.usage.counts(snapshot.context.clusterName);
+    return {
+      ...snapshot.context,
+      status: snapshot.value as ClusterStatus,
+      runningTasksCount: counts.running,
+      pendingTasksCount: counts.pending,
+    };
+  }
 
   restore(arn: string, snapshot: unknown): void {
     const entry = this.deps.host.start(CLUSTER_KIND, arn, clusterMachine, { snapshot });
@@ -123,6 +140,13 @@ export class Clusters {
     return name === undefined ? undefined : this.byName.get(name);
   }
 
+  /** A cluster in any status; DescribeTasks and ListTasks work on INACTIVE ones too. */
+  existing(ref: string | undefined): ClusterEntry {
+    const entry = this.find(ref);
+    if (!entry) throw clusterNotFound();
+    return entry;
+  }
+
   /** The cluster a command acts on: it must exist and be ACTIVE. */
   active(ref: string | undefined): ClusterEntry {
     const entry = this.find(ref);
@@ -152,7 +176,7 @@ export class Clusters {
     let entry: ClusterEntry;
     if (existing) {
       // CreateCluster is idempotent by name; an INACTIVE cluster is brought back with the new spec.
-      if (existing.actor.getSnapshot().value !== 'INACTIVE') return viewOf(existing);
+      if (existing.actor.getSnapshot().value !== 'INACTIVE') return this.view(existing);
       existing.actor.send({ type: 'ecs.recreate', spec, at: this.deps.clock.now() });
       entry = existing;
     } else {
@@ -168,7 +192,7 @@ export class Clusters {
     await this.deps.runtime.provisionCluster(name);
     entry.actor.send({ type: 'runtime.provisioned' });
     await entry.lastWrite;
-    return viewOf(entry);
+    return this.view(entry);
   }
 
   describe(refs: string[] | undefined): Described<ClusterView> {
@@ -178,7 +202,7 @@ export class Clusters {
     const missing: string[] = [];
     for (const ref of wanted) {
       const entry = this.find(ref);
-      if (entry) found.push(viewOf(entry));
+      if (entry) found.push(this.view(entry));
       else missing.push(this.arnOf(ref));
     }
     return { found, missing };
@@ -195,11 +219,14 @@ export class Clusters {
   async delete(ref: string | undefined): Promise<ClusterView> {
     const entry = this.active(ref);
     const name = entry.actor.getSnapshot().context.clusterName;
+    if (this.usage.counts(name).active > 0) {
+      throw clusterContainsTasks('The Cluster cannot be deleted while Tasks are active.');
+    }
     entry.actor.send({ type: 'ecs.deleteCluster' });
     await this.deps.runtime.deprovisionCluster(name);
     entry.actor.send({ type: 'runtime.deprovisioned' });
     await entry.lastWrite;
-    return viewOf(entry);
+    return this.view(entry);
   }
 
   async update(
@@ -210,7 +237,7 @@ export class Clusters {
     validateSettings(change.settings ?? []);
     entry.actor.send({ type: 'ecs.updateCluster', ...change });
     await entry.lastWrite;
-    return viewOf(entry);
+    return this.view(entry);
   }
 
   async updateSettings(ref: string | undefined, settings: ClusterSetting[]): Promise<ClusterView> {
@@ -218,7 +245,7 @@ export class Clusters {
     validateSettings(settings);
     entry.actor.send({ type: 'ecs.updateSettings', settings });
     await entry.lastWrite;
-    return viewOf(entry);
+    return this.view(entry);
   }
 
   async putCapacityProviders(
@@ -230,6 +257,6 @@ export class Clusters {
     validateCapacityProviders(capacityProviders, strategy);
     entry.actor.send({ type: 'ecs.putCapacityProviders', capacityProviders, defaultCapacityProviderStrategy: strategy });
     await entry.lastWrite;
-    return viewOf(entry);
+    return this.view(entry);
   }
 }

@@ -35,6 +35,11 @@ export class ActorHost {
     return entry;
   }
 
+  /** Deletes a stopped actor's snapshot; the actor itself must already be stopped. */
+  forget(entry: ActorEntry<AnyStateMachine>): Promise<void> {
+    return this.writer.remove(entry.arn);
+  }
+
   private save(entry: ActorEntry<AnyStateMachine>): Promise<void> {
     const write = this.writer.write(entry.arn, entry.kind, entry.actor.getPersistedSnapshot());
     write.catch(() => {}); // the command awaiting it reports the failure

@@ -4,12 +4,14 @@ import type { Clusters } from './clusters.ts';
 import { clusterNotFound, invalidParameter, resourceNotFound } from './errors.ts';
 import { validateTagKeys, validateTags } from './tags.ts';
 import type { TaskDefinitions } from './taskDefinitions.ts';
+import type { Tasks } from './tasks.ts';
 
 /** Tagging of any taggable resource, routed by ARN to the actor that owns it. */
 export class ResourceTags {
   constructor(
     private readonly clusters: Clusters,
     private readonly taskDefinitions: TaskDefinitions,
+    private readonly tasks: Tasks,
   ) {}
 
   private target(arn: string) {
@@ -33,6 +35,16 @@ export class ResourceTags {
         tags: target.tags,
         add: (tags: Tag[]) => entry.actor.send({ type: 'ecs.tagResource', revision, tags }),
         remove: (tagKeys: string[]) => entry.actor.send({ type: 'ecs.untagResource', revision, tagKeys }),
+        written: () => entry.lastWrite,
+      };
+    }
+    if (parsed.type === 'task') {
+      const entry = this.tasks.tagTarget(arn);
+      if (!entry) throw invalidParameter('The specified task was not found.');
+      return {
+        tags: this.tasks.tagsOf(entry),
+        add: (tags: Tag[]) => entry.actor.send({ type: 'ecs.tagResource', tags }),
+        remove: (tagKeys: string[]) => entry.actor.send({ type: 'ecs.untagResource', tagKeys }),
         written: () => entry.lastWrite,
       };
     }

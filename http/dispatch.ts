@@ -5,11 +5,13 @@ import { ecsModel } from './model.ts';
 import type { OperationTable } from './operation.ts';
 import { tagOperations } from './tagOperations.ts';
 import { taskDefinitionOperations } from './taskDefinitionOperations.ts';
+import { taskOperations } from './taskOperations.ts';
 import { validateRequest } from './validate.ts';
 
 export const OPERATIONS: OperationTable = {
   ...clusterOperations,
   ...taskDefinitionOperations,
+  ...taskOperations,
   ...tagOperations,
 };
 

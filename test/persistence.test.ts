@@ -8,12 +8,17 @@ import {
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
   ListClustersCommand,
   ListTagsForResourceCommand,
   ListTaskDefinitionsCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-ecs';
+import { eventually } from './helpers/ecs.ts';
 import { ecsClient, removeDir, startServer, tempDataDir } from './helpers/server.ts';
 
 const container = { name: 'app', image: 'nginx:1', memory: 128 };
@@ -95,4 +100,30 @@ test('SIGTERM shuts the server down cleanly and keeps what it acknowledged', asy
   const after = await startServer({ data });
   t.teardown(() => after.close());
   t.deepEqual((await after.ecs.send(new ListClustersCommand({}))).clusterArns, ['arn:aws:ecs:us-east-1:000000000000:cluster/graceful']);
+});
+
+test('tasks survive a restart: running ones are adopted, not duplicated; stopped ones stay stopped', async (t) => {
+  const data = tempDataDir();
+  t.teardown(() => removeDir(data));
+  const first = await startServer({ data });
+  await first.ecs.send(new CreateClusterCommand({}));
+  await first.ecs.send(register('web'));
+  const [running, stopped] = (await first.ecs.send(new RunTaskCommand({ taskDefinition: 'web', count: 2 }))).tasks!.map((x) => x.taskArn!);
+  await eventually(() => first.ecs.send(new DescribeTasksCommand({ tasks: [running] })), (r) => r.tasks![0].lastStatus === 'RUNNING');
+  await first.ecs.send(new StopTaskCommand({ task: stopped, reason: 'before restart' }));
+  await eventually(() => first.ecs.send(new DescribeTasksCommand({ tasks: [stopped] })), (r) => r.tasks![0].lastStatus === 'STOPPED');
+  const before = (await first.ecs.send(new DescribeTasksCommand({ tasks: [running] }))).tasks![0];
+  await first.close();
+
+  const second = await startServer({ data });
+  t.teardown(() => second.close());
+  const after = await second.ecs.send(new DescribeTasksCommand({ tasks: [running, stopped] }));
+  const [r, s] = after.tasks!;
+  t.is(r.lastStatus, 'RUNNING');
+  t.deepEqual(r.startedAt, before.startedAt, 'the adopted task keeps its history');
+  t.is(s.lastStatus, 'STOPPED');
+  t.is(s.stoppedReason, 'before restart');
+  t.deepEqual((await second.ecs.send(new ListTasksCommand({}))).taskArns, [running]);
+  const cluster = (await second.ecs.send(new DescribeClustersCommand({}))).clusters![0];
+  t.is(cluster.runningTasksCount, 1);
 });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
+import type { Clock } from '../../actors/clock.ts';
+import { uniformPhases } from '../../kubernetes/simulatedRuntime.ts';
 import { startKecs, type Kecs, type KecsConfig } from '../../main.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -40,7 +42,7 @@ export function ecsClient(endpoint: string): ECSClient {
 }
 
 /** Starts KECS in-process on an ephemeral port, with an in-memory database unless told otherwise. */
-export async function startServer(overrides: Partial<KecsConfig> = {}): Promise<TestServer> {
+export async function startServer(overrides: Partial<KecsConfig> = {}, clock?: Clock): Promise<TestServer> {
   const kecs = await startKecs(
     {
       host: '127.0.0.1',
@@ -50,9 +52,11 @@ export async function startServer(overrides: Partial<KecsConfig> = {}): Promise<
       region: 'us-east-1',
       accountId: '000000000000',
       bodyLimit: 1024 * 1024,
+      stoppedTaskRetentionMs: 3_600_000,
+      simulatedPhases: uniformPhases(5),
       ...overrides,
     },
-    { logger: pino({ level: 'silent' }) },
+    { logger: pino({ level: 'silent' }), clock },
   );
   const endpoint = `http://127.0.0.1:${kecs.port}`;
   const ecs = ecsClient(endpoint);
