@@ -38,6 +38,8 @@ interface SimTask {
   observed: Map<string, ContainerObservation>;
   /** Cancels every pending timer of the task. */
   timers: Set<() => void>;
+  /** Replaced when the task starts stopping, so the start sequence cannot go on. */
+  sequence: object;
   stopping: boolean;
 }
 
@@ -82,18 +84,20 @@ export function createSimulatedRuntime(clock: Clock, phases: PhaseDurations = DE
   }
 
   /** Runs `steps` one after another, each after its delay, unless the task is cancelled. */
-  function schedule(task: SimTask, steps: [number, () => void][]): void {
+  function schedule(task: SimTask, steps: [number, () => void][], sequence = task.sequence): void {
     const [first, ...rest] = steps;
     if (!first) return;
     later(task, first[0], () => {
+      if (task.sequence !== sequence) return;
       first[1]();
-      schedule(task, rest);
+      schedule(task, rest, sequence);
     });
   }
 
   function stop(task: SimTask, stopCode: StopCode, stoppedReason: string, exitCode?: number): void {
     if (task.stopping) return;
     task.stopping = true;
+    task.sequence = {};
     cancelAll(task);
     const reason = { stopCode, stoppedReason };
     const wasRunning = task.status === 'RUNNING';
@@ -128,7 +132,7 @@ export function createSimulatedRuntime(clock: Clock, phases: PhaseDurations = DE
   function start(spec: TaskSpec): void {
     if (tasks.has(spec.taskArn)) return;
     const containers = simulatedContainers(spec);
-    const task: SimTask = { spec, status: 'PROVISIONING', containers, observed: new Map(), timers: new Set(), stopping: false };
+    const task: SimTask = { spec, status: 'PROVISIONING', containers, observed: new Map(), timers: new Set(), sequence: {}, stopping: false };
     tasks.set(spec.taskArn, task);
     setContainers(task, 'PENDING');
     const failure = containers.find((c) => c.startFailure)?.startFailure;
