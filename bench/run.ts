@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { startKecsProcess } from './kecsProcess.ts';
 
 // Runs autocannon against KECS and against a bare-uWS floor in the same run, and prints
 // requests/s, p50/p99 latency and each ratio to the floor. Both servers run as child
@@ -22,32 +22,6 @@ async function startFloor(): Promise<{ child: ChildProcess; port: number }> {
     if (entry.msg === 'listening') return { child, port: entry.port };
   }
   throw new Error('the floor exited before listening');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** KECS logs only warnings here, so it is found by polling its health endpoint. */
-async function startKecs(data: string): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', '--port', String(port), '--data', data], {
-    cwd: root,
-    env: { ...process.env, KECS_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (healthy) return { child, port };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('KECS did not become healthy');
 }
 
 interface Scenario {
@@ -87,15 +61,6 @@ async function load(port: number, s: Scenario): Promise<Row> {
   };
 }
 
-async function ecs(port: number, operation: string, body: unknown): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': TARGET + operation },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${operation}: ${res.status} ${await res.text()}`);
-}
-
 let clusterSeq = 0;
 let familySeq = 0;
 const container = { name: 'app', image: 'nginx:1', memory: 128 };
@@ -113,10 +78,10 @@ const scenarios: Scenario[] = [
 async function main() {
   const data = mkdtempSync(join(tmpdir(), 'kecs-bench-'));
   const floor = await startFloor();
-  const kecs = await startKecs(data);
+  const kecs = await startKecsProcess(['--data', data]);
   try {
-    for (let i = 0; i < 100; i++) await ecs(kecs.port, 'CreateCluster', { clusterName: `seed${i}` });
-    await ecs(kecs.port, 'CreateCluster', { clusterName: 'bench' });
+    for (let i = 0; i < 100; i++) await kecs.call('CreateCluster', { clusterName: `seed${i}` });
+    await kecs.call('CreateCluster', { clusterName: 'bench' });
     await load(floor.port, { name: 'warm-up', operation: 'DescribeClusters', body: () => '{}', amount: 5000 });
     await load(kecs.port, { ...scenarios[0], amount: 5000 });
 
@@ -134,8 +99,7 @@ async function main() {
     if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
   } finally {
     floor.child.kill('SIGTERM');
-    kecs.child.kill('SIGTERM');
-    await new Promise((r) => kecs.child.once('exit', r));
+    await kecs.stop();
     rmSync(data, { recursive: true, force: true });
   }
 }
