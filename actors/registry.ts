@@ -35,6 +35,11 @@ export class ActorHost {
     return entry;
   }
 
+  /** Persists a record that belongs to no actor's snapshot, e.g. an immutable body. */
+  writeRecord(kind: string, arn: string, value: unknown): Promise<void> {
+    return this.writer.write(arn, kind, value);
+  }
+
   /** Deletes a stopped actor's snapshot; the actor itself must already be stopped. */
   forget(entry: ActorEntry<AnyStateMachine>): Promise<void> {
     return this.writer.remove(entry.arn);

@@ -2,7 +2,7 @@ import type { StoredSnapshot } from '../persistence/rehydrate.ts';
 import { CLUSTER_KIND, Clusters } from './clusters.ts';
 import type { ActorDeps } from './deps.ts';
 import { ResourceTags } from './resourceTags.ts';
-import { FAMILY_KIND, TaskDefinitions } from './taskDefinitions.ts';
+import { FAMILY_KIND, REVISION_KIND, TaskDefinitions } from './taskDefinitions.ts';
 import { TASK_KIND, Tasks, type TaskOptions } from './tasks.ts';
 
 /** Every manager, wired to one another; what the HTTP layer calls. */
@@ -25,6 +25,7 @@ export function createActorSystem(deps: ActorDeps, options: TaskOptions): ActorS
 export async function rehydrate(system: ActorSystem, snapshots: Map<string, StoredSnapshot[]>): Promise<number> {
   const restorers: [string, (arn: string, snapshot: unknown) => void][] = [
     [CLUSTER_KIND, (arn, s) => system.clusters.restore(arn, s)],
+    [REVISION_KIND, (arn, s) => system.taskDefinitions.restoreRevision(arn, s)],
     [FAMILY_KIND, (arn, s) => system.taskDefinitions.restore(arn, s)],
     [TASK_KIND, (arn, s) => system.tasks.restore(arn, s)],
   ];

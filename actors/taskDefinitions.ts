@@ -1,7 +1,6 @@
 import type { Tag } from '../machines/tags.ts';
 import {
   taskDefinitionFamilyMachine,
-  type RevisionEntry,
   type RevisionStatus,
   type TaskDefinitionRecord,
 } from '../machines/taskDefinitionFamilyMachine.ts';
@@ -14,6 +13,8 @@ import { validateTags } from './tags.ts';
 import { buildTaskDefinition } from './taskDefinitionRules.ts';
 
 export const FAMILY_KIND = 'task-definition-family';
+/** The immutable body of one revision, stored once when it is registered. */
+export const REVISION_KIND = 'task-definition-revision';
 const NOT_FOUND = 'Unable to describe task definition.';
 
 type FamilyEntry = ActorEntry<typeof taskDefinitionFamilyMachine>;
@@ -21,6 +22,11 @@ type FamilyEntry = ActorEntry<typeof taskDefinitionFamilyMachine>;
 export interface TaskDefinitionRef {
   family: string;
   revision?: number;
+}
+
+export interface RevisionEntry {
+  taskDefinition: TaskDefinitionRecord;
+  tags: Tag[];
 }
 
 export interface Failure {
@@ -33,12 +39,28 @@ const orderKey = (td: TaskDefinitionRecord) => `${td.family}\u0000${String(td.re
 /** The task-definition family actors and the commands on them. */
 export class TaskDefinitions {
   private readonly families = new Map<string, FamilyEntry>();
+  /** Revision ARN → the definition as registered (without status and dates). */
+  private readonly bodies = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly deps: ActorDeps) {}
+
+  restoreRevision(arn: string, body: unknown): void {
+    this.bodies.set(arn, body as Record<string, unknown>);
+  }
 
   restore(arn: string, snapshot: unknown): void {
     const entry = this.deps.host.start(FAMILY_KIND, arn, taskDefinitionFamilyMachine, { snapshot });
     this.families.set(entry.actor.getSnapshot().context.family, entry);
+  }
+
+  /** A revision as ECS returns it: its definition plus what changed since it was registered. */
+  private revisionOf(family: FamilyEntry, revision: number): RevisionEntry | undefined {
+    const { familyArn, revisions } = family.actor.getSnapshot().context;
+    const state = revisions[revision];
+    const body = state && this.bodies.get(`${familyArn}:${revision}`);
+    if (!state || !body) return undefined;
+    const { tags, ...dates } = state;
+    return { taskDefinition: { ...body, ...dates } as TaskDefinitionRecord, tags };
   }
 
   /** `family`, `family:revision` or a task-definition ARN; undefined when it cannot name one. */
@@ -58,9 +80,9 @@ export class TaskDefinitions {
     const family = this.families.get(ref.family);
     if (!family) return undefined;
     const { revisions, lastRevision } = family.actor.getSnapshot().context;
-    if (ref.revision !== undefined) return revisions[ref.revision];
+    if (ref.revision !== undefined) return this.revisionOf(family, ref.revision);
     for (let r = lastRevision; r >= 1; r--) {
-      if (revisions[r]?.taskDefinition.status === 'ACTIVE') return revisions[r];
+      if (revisions[r]?.status === 'ACTIVE') return this.revisionOf(family, r);
     }
     return undefined;
   }
@@ -89,10 +111,15 @@ export class TaskDefinitions {
       entry = this.deps.host.start(FAMILY_KIND, arn, taskDefinitionFamilyMachine, { input: { family, familyArn: arn } });
       this.families.set(family, entry);
     }
-    entry.actor.send({ type: 'ecs.register', taskDefinition, tags, at: this.deps.clock.now() / 1000 });
-    const { revisions, lastRevision } = entry.actor.getSnapshot().context;
-    await entry.lastWrite;
-    return revisions[lastRevision];
+    entry.actor.send({ type: 'ecs.register', tags, at: this.deps.clock.now() / 1000 });
+    const revision = entry.actor.getSnapshot().context.lastRevision;
+    const arn = `${entry.arn}:${revision}`;
+    const body = { taskDefinitionArn: arn, ...taskDefinition, family, revision };
+    this.bodies.set(arn, body);
+    // Enqueued in the same tick as the family's snapshot, so both land in one commit.
+    const bodyWrite = this.deps.host.writeRecord(REVISION_KIND, arn, body);
+    await Promise.all([entry.lastWrite, bodyWrite]);
+    return this.revisionOf(entry, revision)!;
   }
 
   describe(ref: string): RevisionEntry {
@@ -145,8 +172,10 @@ export class TaskDefinitions {
     const all: TaskDefinitionRecord[] = [];
     for (const family of families) {
       if (!family) continue;
-      for (const { taskDefinition } of Object.values(family.actor.getSnapshot().context.revisions)) {
-        if (taskDefinition.status === status) all.push(taskDefinition);
+      for (const [revision, state] of Object.entries(family.actor.getSnapshot().context.revisions)) {
+        if (state.status !== status) continue;
+        const found = this.revisionOf(family, Number(revision));
+        if (found) all.push(found.taskDefinition);
       }
     }
     const descending = request.sort === 'DESC';
@@ -162,7 +191,7 @@ export class TaskDefinitions {
       .filter((name) => {
         if (status === 'ALL') return true;
         const revisions = Object.values(this.families.get(name)!.actor.getSnapshot().context.revisions);
-        const active = revisions.some((r) => r.taskDefinition.status === 'ACTIVE');
+        const active = revisions.some((r) => r.status === 'ACTIVE');
         return status === 'ACTIVE' ? active : !active;
       })
       .sort();

@@ -3,7 +3,7 @@ import { mergeTags, removeTags, type Tag } from './tags.ts';
 
 export type RevisionStatus = 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
 
-/** A task definition as ECS returns it; the machine owns revision, ARN, status and dates. */
+/** A task definition as ECS returns it. */
 export interface TaskDefinitionRecord extends Record<string, unknown> {
   taskDefinitionArn: string;
   family: string;
@@ -14,8 +14,15 @@ export interface TaskDefinitionRecord extends Record<string, unknown> {
   deleteRequestedAt?: number;
 }
 
-export interface RevisionEntry {
-  taskDefinition: TaskDefinitionRecord;
+/**
+ * What changes about a revision after it is registered. The definition itself never
+ * changes, so it is stored once beside the family rather than in every snapshot of it.
+ */
+export interface RevisionState {
+  status: RevisionStatus;
+  registeredAt: number;
+  deregisteredAt?: number;
+  deleteRequestedAt?: number;
   tags: Tag[];
 }
 
@@ -24,7 +31,7 @@ export interface FamilyContext {
   /** `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY`; a revision ARN appends `:N`. */
   familyArn: string;
   lastRevision: number;
-  revisions: Record<string, RevisionEntry>;
+  revisions: Record<string, RevisionState>;
 }
 
 export interface FamilyInput {
@@ -33,21 +40,15 @@ export interface FamilyInput {
 }
 
 export type FamilyEvent =
-  | { type: 'ecs.register'; taskDefinition: Record<string, unknown>; tags: Tag[]; at: number }
+  | { type: 'ecs.register'; tags: Tag[]; at: number }
   | { type: 'ecs.deregister'; revision: number; at: number }
   | { type: 'ecs.delete'; revision: number; at: number }
   | { type: 'ecs.tagResource'; revision: number; tags: Tag[] }
   | { type: 'ecs.untagResource'; revision: number; tagKeys: string[] };
 
-type Patch = Partial<TaskDefinitionRecord>;
-
-function patchRevision(context: FamilyContext, revision: number, patch: Patch, tags?: (t: Tag[]) => Tag[]) {
-  const entry = context.revisions[revision];
-  const next: RevisionEntry = {
-    taskDefinition: { ...entry.taskDefinition, ...patch },
-    tags: tags ? tags(entry.tags) : entry.tags,
-  };
-  return { revisions: { ...context.revisions, [revision]: next } };
+function patchRevision(context: FamilyContext, revision: number, patch: (r: RevisionState) => Partial<RevisionState>) {
+  const current = context.revisions[revision];
+  return { revisions: { ...context.revisions, [revision]: { ...current, ...patch(current) } } };
 }
 
 export const taskDefinitionFamilyMachine = setup({
@@ -58,44 +59,32 @@ export const taskDefinitionFamilyMachine = setup({
   },
   guards: {
     hasActiveRevision: ({ context, event }) =>
-      'revision' in event && context.revisions[event.revision]?.taskDefinition.status === 'ACTIVE',
+      'revision' in event && context.revisions[event.revision]?.status === 'ACTIVE',
     hasInactiveRevision: ({ context, event }) =>
-      'revision' in event && context.revisions[event.revision]?.taskDefinition.status === 'INACTIVE',
+      'revision' in event && context.revisions[event.revision]?.status === 'INACTIVE',
     hasRevision: ({ context, event }) => 'revision' in event && event.revision in context.revisions,
   },
   actions: {
     assignRevision: assign(({ context, event }) => {
       if (event.type !== 'ecs.register') return {};
       const revision = context.lastRevision + 1;
-      const taskDefinition: TaskDefinitionRecord = {
-        ...event.taskDefinition,
-        taskDefinitionArn: `${context.familyArn}:${revision}`,
-        family: context.family,
-        revision,
-        status: 'ACTIVE',
-        registeredAt: event.at,
-      };
-      return {
-        lastRevision: revision,
-        revisions: { ...context.revisions, [revision]: { taskDefinition, tags: event.tags } },
-      };
+      const state: RevisionState = { status: 'ACTIVE', registeredAt: event.at, tags: event.tags };
+      return { lastRevision: revision, revisions: { ...context.revisions, [revision]: state } };
     }),
     markInactive: assign(({ context, event }) =>
-      event.type === 'ecs.deregister'
-        ? patchRevision(context, event.revision, { status: 'INACTIVE', deregisteredAt: event.at })
-        : {},
+      event.type === 'ecs.deregister' ? patchRevision(context, event.revision, () => ({ status: 'INACTIVE', deregisteredAt: event.at })) : {},
     ),
     markDeleteInProgress: assign(({ context, event }) =>
       event.type === 'ecs.delete'
-        ? patchRevision(context, event.revision, { status: 'DELETE_IN_PROGRESS', deleteRequestedAt: event.at })
+        ? patchRevision(context, event.revision, () => ({ status: 'DELETE_IN_PROGRESS', deleteRequestedAt: event.at }))
         : {},
     ),
     addTags: assign(({ context, event }) =>
-      event.type === 'ecs.tagResource' ? patchRevision(context, event.revision, {}, (t) => mergeTags(t, event.tags)) : {},
+      event.type === 'ecs.tagResource' ? patchRevision(context, event.revision, (r) => ({ tags: mergeTags(r.tags, event.tags) })) : {},
     ),
     removeTags: assign(({ context, event }) =>
       event.type === 'ecs.untagResource'
-        ? patchRevision(context, event.revision, {}, (t) => removeTags(t, event.tagKeys))
+        ? patchRevision(context, event.revision, (r) => ({ tags: removeTags(r.tags, event.tagKeys) }))
         : {},
     ),
   },

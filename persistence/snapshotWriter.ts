@@ -50,7 +50,9 @@ export class SnapshotWriter {
     this.pending.delete(arn); // re-insert so the newest write of an ARN keeps insertion order
     this.pending.set(arn, row);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.running) this.running = this.drain();
+    // Draining starts on the next microtask, so writes enqueued in the same tick (a family's
+    // snapshot and the revision it registered) always share one transaction.
+    if (!this.running) this.running = Promise.resolve().then(() => this.drain());
     return done;
   }
 

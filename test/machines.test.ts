@@ -74,7 +74,7 @@ function family() {
   return createActor(taskDefinitionFamilyMachine, { input: { family: 'web', familyArn } }).start();
 }
 
-const register: FamilyEvent = { type: 'ecs.register', taskDefinition: { containerDefinitions: [] }, tags: [], at: 1 };
+const register: FamilyEvent = { type: 'ecs.register', tags: [], at: 1 };
 
 test('family: revisions count up from 1 and are never reused', (t) => {
   const actor = family();
@@ -84,21 +84,21 @@ test('family: revisions count up from 1 and are never reused', (t) => {
   actor.send(register);
   const { revisions, lastRevision } = actor.getSnapshot().context;
   t.is(lastRevision, 3);
-  t.is(revisions[3].taskDefinition.taskDefinitionArn, 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:3');
-  t.is(revisions[2].taskDefinition.status, 'INACTIVE');
-  t.is(revisions[2].taskDefinition.deregisteredAt, 2);
+  t.is(revisions[3].status, 'ACTIVE');
+  t.is(revisions[2].status, 'INACTIVE');
+  t.is(revisions[2].deregisteredAt, 2);
 });
 
 test('family: only INACTIVE revisions can be deleted, only ACTIVE ones deregistered', (t) => {
   const actor = family();
   actor.send(register);
   actor.send({ type: 'ecs.delete', revision: 1, at: 2 });
-  t.is(actor.getSnapshot().context.revisions[1].taskDefinition.status, 'ACTIVE');
+  t.is(actor.getSnapshot().context.revisions[1].status, 'ACTIVE');
   actor.send({ type: 'ecs.deregister', revision: 1, at: 3 });
   actor.send({ type: 'ecs.deregister', revision: 1, at: 4 });
-  t.is(actor.getSnapshot().context.revisions[1].taskDefinition.deregisteredAt, 3, 'deregistering twice changes nothing');
+  t.is(actor.getSnapshot().context.revisions[1].deregisteredAt, 3, 'deregistering twice changes nothing');
   actor.send({ type: 'ecs.delete', revision: 1, at: 5 });
-  t.is(actor.getSnapshot().context.revisions[1].taskDefinition.status, 'DELETE_IN_PROGRESS');
+  t.is(actor.getSnapshot().context.revisions[1].status, 'DELETE_IN_PROGRESS');
   actor.send({ type: 'ecs.deregister', revision: 9, at: 6 });
   t.false(9 in actor.getSnapshot().context.revisions);
 });
