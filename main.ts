@@ -10,7 +10,7 @@ import { openDatabase } from './persistence/database.ts';
 import { loadSnapshots } from './persistence/rehydrate.ts';
 import { SnapshotWriter } from './persistence/snapshotWriter.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
-import { createMetrics } from './telemetry/metrics.ts';
+import { countSnapshotCommits, createMetrics, type Metrics } from './telemetry/metrics.ts';
 
 export interface KecsConfig {
   host: string;
@@ -93,10 +93,16 @@ export interface Kecs {
   close(): Promise<void>;
 }
 
-async function createRuntime(config: KecsConfig, clock: Clock, logger: Logger): Promise<Runtime> {
+async function createRuntime(config: KecsConfig, clock: Clock, logger: Logger, metrics: Metrics): Promise<Runtime> {
   if (config.runtime === 'simulated') return createSimulatedRuntime(clock, config.simulatedPhases);
   const { createKubernetesRuntime } = await import('./kubernetes/kubernetesRuntime.ts');
-  return createKubernetesRuntime({ kubeconfig: config.kubeconfig, region: config.region, logger });
+  return createKubernetesRuntime({
+    kubeconfig: config.kubeconfig,
+    region: config.region,
+    logger,
+    registry: metrics.registry,
+    now: () => clock.now(),
+  });
 }
 
 /** The composition root: persistence → runtime → actors → http. */
@@ -105,8 +111,9 @@ export async function startKecs(config: KecsConfig, options: { clock?: Clock; lo
   const metrics = createMetrics();
   const db = await openDatabase(config.data);
   const writer = new SnapshotWriter(db.connection, (err) => logger.error({ err }, 'snapshot commit failed'));
+  countSnapshotCommits(metrics, () => writer.stats);
   const clock = options.clock ?? systemClock;
-  const runtime = await createRuntime(config, clock, logger);
+  const runtime = await createRuntime(config, clock, logger, metrics);
   const system = createActorSystem(
     { partition: { region: config.region, accountId: config.accountId }, clock, host: new ActorHost(writer), runtime, logger },
     { stoppedRetentionMs: config.stoppedTaskRetentionMs },

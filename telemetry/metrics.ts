@@ -3,7 +3,6 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 export interface Metrics {
   registry: Registry;
   requestDuration: Histogram<'method' | 'endpoint' | 'status'>;
-  snapshotCommits: Counter;
 }
 
 /** A dedicated registry per server, so tests can run several servers in one process. */
@@ -19,10 +18,21 @@ export function createMetrics(): Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    snapshotCommits: new Counter({
-      name: 'kecs_snapshot_commits_total',
-      help: 'DuckDB transactions committed by the snapshot writer',
-      registers: [registry],
-    }),
   };
+}
+
+/** Exposes the snapshot writer's totals, read when metrics are scraped. */
+export function countSnapshotCommits(metrics: Metrics, read: () => { commits: number; rows: number }): void {
+  const counter = (name: string, help: string, pick: (s: { commits: number; rows: number }) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        this.inc(pick(read()));
+      },
+    });
+  counter('kecs_snapshot_commits_total', 'DuckDB transactions committed by the snapshot writer', (s) => s.commits);
+  counter('kecs_snapshot_rows_total', 'Snapshot rows written (after coalescing per resource)', (s) => s.rows);
 }
