@@ -1,0 +1,34 @@
+import { Piscina } from 'piscina';
+import type { ConversionInput, ConversionResult } from './converter.ts';
+
+// Conversions off the event loop, in worker threads. The worker is a .ts file: when the
+// process runs under tsx (`npx tsx …` or `node --import tsx …`), worker threads inherit
+// its loader through execArgv, so no build step is needed.
+
+export interface ConverterPoolOptions {
+  minThreads?: number;
+  maxThreads?: number;
+}
+
+export interface ConverterPool {
+  convert(input: ConversionInput): Promise<ConversionResult>;
+  /** Finishes queued conversions, then stops the threads. Calling it again is harmless. */
+  close(): Promise<void>;
+}
+
+const WORKER = new URL('./converterWorker.ts', import.meta.url);
+
+export function createConverterPool(options: ConverterPoolOptions = {}): ConverterPool {
+  const pool = new Piscina<ConversionInput, ConversionResult>({
+    filename: WORKER.href,
+    ...(options.minThreads !== undefined ? { minThreads: options.minThreads } : {}),
+    ...(options.maxThreads !== undefined ? { maxThreads: options.maxThreads } : {}),
+  });
+  // Piscina 5.3 accepts work again once close() has finished, starting fresh threads
+  // that keep the process alive; a closed converter pool must stay closed.
+  let closing: Promise<void> | undefined;
+  return {
+    convert: (input) => (closing ? Promise.reject(new Error('converter pool is closed')) : pool.run(input)),
+    close: () => (closing ??= pool.close()),
+  };
+}
