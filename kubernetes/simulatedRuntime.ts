@@ -1,7 +1,12 @@
-import type { Clock } from '../actors/clock.ts';
 import type { ContainerObservation, StopCode, TaskObservation, TaskStatus } from '../machines/taskObservation.ts';
 import type { ObservationListener, Runtime, TaskSpec } from './runtime.ts';
 import { simulatedContainers, type SimulatedContainer } from './simulatedProvocations.ts';
+
+/** The time the simulation runs on: the actors' injected clock fits this shape. */
+export interface SimulationClock {
+  now(): number;
+  setTimer(fn: () => void, ms: number): () => void;
+}
 
 /** How long each phase lasts, in milliseconds. */
 export interface PhaseDurations {
@@ -47,7 +52,7 @@ interface SimTask {
  * Runs no containers: each task walks the real ECS lifecycle on the injected clock, and
  * the failures a user provokes (see simulatedProvocations.ts) stop it as ECS would.
  */
-export function createSimulatedRuntime(clock: Clock, phases: PhaseDurations = DEFAULT_PHASES): Runtime {
+export function createSimulatedRuntime(clock: SimulationClock, phases: PhaseDurations = DEFAULT_PHASES): Runtime {
   const tasks = new Map<string, SimTask>();
   const listeners = new Set<ObservationListener>();
 
