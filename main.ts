@@ -131,8 +131,9 @@ export async function startKecs(config: KecsConfig, options: { clock?: Clock; lo
       closing ??= (async () => {
         await http.close();
         system.tasks.close();
-        await writer.flush();
+        // The runtime stops observing before the last flush, so no change arrives after it.
         await runtime.close();
+        await writer.flush();
         db.close();
         logger.info('stopped');
       })();
