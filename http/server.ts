@@ -3,6 +3,7 @@ import uWS from 'uWebSockets.js';
 import type { ActorSystem } from '../actors/system.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { endRequestSpan, startRequestSpan } from '../telemetry/tracing.ts';
 import { readBody } from './body.ts';
 import { dispatch, modelOperationOf, operationOf } from './dispatch.ts';
 import { errorReply, jsonReply, send, type Reply } from './reply.ts';
@@ -41,7 +42,9 @@ export function createHttpServer({ system, logger, metrics, bodyLimit }: HttpOpt
     let aborted = false;
     let dispatched = false;
     let settled = false;
-    let operation = 'Unknown';
+    // An operation of the model that KECS lacks keeps its name in metrics; anything else is 'Unknown'.
+    const operation = modelOperationOf(target) ?? 'Unknown';
+    const span = startRequestSpan(operation, requestId);
     inFlight++;
     const settle = () => {
       if (settled) return;
@@ -63,14 +66,13 @@ export function createHttpServer({ system, logger, metrics, bodyLimit }: HttpOpt
       const line = { requestId, operation, status: reply.status, ms: Math.round(seconds * 1e6) / 1e3, error: reply.errorCode };
       if (reply.status >= 500) logger.error(line, 'request failed');
       else logger.info(line, 'request');
+      endRequestSpan(span, reply.status, reply.errorCode);
       settle();
     };
 
     try {
-      operation = operationOf(target);
+      operationOf(target);
     } catch (err) {
-      // Label an operation of the model that KECS lacks by its name; anything else stays 'Unknown'.
-      operation = modelOperationOf(target) ?? operation;
       respond(errorReply(err), true);
       return;
     }
