@@ -3,7 +3,8 @@ import type { ConversionInput, ConversionResult } from './converter.ts';
 
 // Conversions off the event loop, in worker threads. The worker is a .ts file: when the
 // process runs under tsx (`npx tsx …` or `node --import tsx …`), worker threads inherit
-// its loader through execArgv, so no build step is needed.
+// its loader through execArgv, so no build step is needed. Input and result travel as
+// JSON text (see converterWorker.ts); callers see objects.
 
 export interface ConverterPoolOptions {
   minThreads?: number;
@@ -19,7 +20,7 @@ export interface ConverterPool {
 const WORKER = new URL('./converterWorker.ts', import.meta.url);
 
 export function createConverterPool(options: ConverterPoolOptions = {}): ConverterPool {
-  const pool = new Piscina<ConversionInput, ConversionResult>({
+  const pool = new Piscina<string, string>({
     filename: WORKER.href,
     ...(options.minThreads !== undefined ? { minThreads: options.minThreads } : {}),
     ...(options.maxThreads !== undefined ? { maxThreads: options.maxThreads } : {}),
@@ -28,7 +29,11 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
   // that keep the process alive; a closed converter pool must stay closed.
   let closing: Promise<void> | undefined;
   return {
-    convert: (input) => (closing ? Promise.reject(new Error('converter pool is closed')) : pool.run(input)),
+    // async, so an input JSON cannot express rejects like a failed conversion does.
+    async convert(input) {
+      if (closing) throw new Error('converter pool is closed');
+      return JSON.parse(await pool.run(JSON.stringify(input))) as ConversionResult;
+    },
     close: () => (closing ??= pool.close()),
   };
 }

@@ -1,29 +1,27 @@
 import * as k8s from '@kubernetes/client-node';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { statusRank, type TaskObservation } from '../machines/taskObservation.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { createApiRetry, describeError, isStatus, surfaced, type RetryPolicy } from './apiRetry.ts';
 import type { ConversionInput, ConversionResult } from './converter.ts';
 import { createConverterPool } from './converterPool.ts';
 import { ANNOTATION, LABEL, MANAGED_LABEL, annotationsFor, labelValue, labelsFor, namespaceFor, podNameFor } from './naming.ts';
+import { keyOfPod, podKey, startPodInformer } from './podInformer.ts';
 import { keepStopDetails, observePod, sameObservation, stoppedAfter } from './podStatus.ts';
 import type { ObservationListener, Runtime, TaskSpec } from './runtime.ts';
 
 // Tasks as Pods on a real cluster. Writes are idempotent (names derive from ids) and
-// retried with backoff; what happens to a Pod comes back through one informer and one
-// pure mapping (podStatus.ts). The runtime is level-triggered: a periodic resync
-// re-derives every cached Pod, so a missed event or a failed delete heals itself.
+// retried with backoff (apiRetry.ts); what happens to a Pod comes back through one
+// informer (podInformer.ts) and one pure mapping (podStatus.ts). The runtime is
+// level-triggered: a periodic resync re-derives every cached Pod, so a missed event or a
+// failed delete heals itself.
 
 export interface PodConverter {
   convert(input: ConversionInput): Promise<ConversionResult>;
   close(): Promise<void>;
 }
 
-export interface RetryPolicy {
-  /** Calls in all, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy };
 
 export interface KubernetesRuntimeOptions {
   kubeconfig?: string;
@@ -40,8 +38,6 @@ export interface KubernetesRuntimeOptions {
   registry?: Registry;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
-const INFORMER_MAX_BACKOFF_MS = 30_000;
 /** Waits for a Namespace still finalizing an earlier deletion (≤ 2 s apart, about a minute). */
 const TERMINATING_NAMESPACE_CHECKS = 40;
 /** STOPPED tasks remembered to de-duplicate late observations; older ones are forgotten. */
@@ -52,74 +48,20 @@ export const DELETED_REASON = 'Task stopped: its Pod was deleted outside KECS';
 /** How a task ends when Kubernetes, not ECS, ended it: to a client, a termination notice. */
 const TERMINATED = { stopCode: 'TerminationNotice' } as const;
 
-const statusOf = (err: unknown) => (err as { code?: unknown })?.code;
-const isStatus = (err: unknown, code: number) => statusOf(err) === code;
-/** Worth another try: throttling, server errors, and failures with no HTTP status (network). */
-const isTransient = (err: unknown) => {
-  const code = statusOf(err);
-  return typeof code !== 'number' || code === 429 || code >= 500;
-};
-
-/** The API server's own message when there is one, since that is what a reader needs. */
-function describeError(err: unknown): string {
-  if (err instanceof k8s.ApiException) {
-    const body: unknown = typeof err.body === 'string' ? safeParse(err.body) : err.body;
-    const message = (body as { message?: string } | undefined)?.message;
-    const raw = typeof err.body === 'string' ? err.body : JSON.stringify(err.body);
-    return `HTTP ${err.code}: ${message ?? raw?.slice(0, 300)}`;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * A Watch whose failures always reach `done`. The client's informer calls watch() from its
- * own done handler without catching, so a rejection there (e.g. an auth plugin failing
- * while it prepares the request) would be an unhandled rejection instead of an informer
- * error we can restart from.
- */
-class ContainedWatch extends k8s.Watch {
-  override async watch(...args: Parameters<k8s.Watch['watch']>): Promise<AbortController> {
-    try {
-      return await super.watch(...args);
-    } catch (err) {
-      args[3](err);
-      return new AbortController();
-    }
-  }
-}
-
-/** An Error for the caller (client errors are not always Errors), naming what failed. */
-const surfaced = (what: string, err: unknown) => new Error(`${what}: ${describeError(err)}`, { cause: err });
-
-const podKey = (namespace: string, name: string) => `${namespace}/${name}`;
-const keyOfPod = (pod: k8s.V1Pod) => podKey(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
 const arnOfPod = (pod: k8s.V1Pod) => pod.metadata?.annotations?.[ANNOTATION.taskArn];
 
 export async function createKubernetesRuntime(options: KubernetesRuntimeOptions): Promise<Runtime> {
   const { region, logger } = options;
   const log = logger.child({ component: 'kubernetes-runtime' });
   const now = options.now ?? Date.now;
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const kc = new k8s.KubeConfig();
   if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
   else kc.loadFromDefault();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const converter = options.converter ?? createConverterPool();
   const ownsConverter = !options.converter;
-  const apiErrors = new Counter({
-    name: 'kecs_kubernetes_api_errors_total',
-    help: 'Failed Kubernetes API calls and informer failures, by operation and HTTP status (none: network)',
-    labelNames: ['operation', 'code'],
-    registers: options.registry ? [options.registry] : [],
-  });
+  const apiRetry = createApiRetry({ policy: options.retry, log, registry: options.registry });
+  const { retrying, sleep, backoff } = apiRetry;
   const selector = `${MANAGED_LABEL}=true,${LABEL.region}=${region}`;
 
   let closed = false;
@@ -134,40 +76,6 @@ export async function createKubernetesRuntime(options: KubernetesRuntimeOptions)
   /** Pods asked to stop (key → grace seconds) until they are gone; resync re-asks. */
   const stopRequested = new Map<string, number | undefined>();
   const reaping = new Set<string>();
-  const sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
-
-  /** A pause between retries; not unref'd, since a caller awaits what follows it. close() ends it. */
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const entry = { timer: setTimeout(() => (sleeps.delete(entry), resolve()), ms), resolve };
-      sleeps.add(entry);
-    });
-  }
-
-  const backoff = (attempt: number, maxMs: number) => {
-    const ms = Math.min(maxMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    return ms / 2 + Math.random() * (ms / 2); // jitter, so many tasks do not retry in step
-  };
-
-  function countFailure(operation: string, err: unknown) {
-    const code = statusOf(err);
-    apiErrors.inc({ operation, code: typeof code === 'number' ? String(code) : 'none' });
-  }
-
-  /** `call`, retried with exponential backoff while it fails transiently. */
-  async function retrying<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (err) {
-        countFailure(operation, err);
-        if (closed || !isTransient(err) || attempt >= retry.attempts) throw err;
-        const delay = backoff(attempt, retry.maxDelayMs);
-        log.debug({ operation, attempt, delayMs: Math.round(delay), err: describeError(err) }, 'retrying Kubernetes API call');
-        await sleep(delay);
-      }
-    }
-  }
 
   // --- observations ---------------------------------------------------------------
 
@@ -248,64 +156,18 @@ export async function createKubernetesRuntime(options: KubernetesRuntimeOptions)
       .finally(() => reaping.delete(key));
   }
 
-  // --- the informer ---------------------------------------------------------------
+  // --- the informer: every managed Pod's changes, and each again at every resync ------
 
-  // One informer over every Namespace: what k8s.makeInformer builds, with ContainedWatch.
-  const informer = new k8s.ListWatch<k8s.V1Pod>(
-    '/api/v1/pods',
-    new ContainedWatch(kc),
-    () => core.listPodForAllNamespaces({ labelSelector: selector }),
-    false,
-    selector,
-  );
-  // The handlers run inside the watch stream's callbacks, where a throw would be uncaught.
-  const contained = (handle: (pod: k8s.V1Pod) => void) => (pod: k8s.V1Pod) => {
-    try {
-      handle(pod);
-    } catch (err) {
-      log.error({ err, pod: keyOfPod(pod) }, 'handling a Pod event failed');
-    }
-  };
-  informer.on('add', contained(onPod));
-  informer.on('update', contained(onPod));
-  informer.on('delete', contained(onPodGone));
-  let informerFailures = 0;
-  let informerRestart: NodeJS.Timeout | undefined;
-
-  // The client's informer re-lists by itself after 410 Gone and re-watches when the server
-  // closes a watch, but on any other error it stops: restart it, backing off.
-  function informerFailed(err: unknown) {
-    if (closed || informerRestart) return;
-    informerFailures += 1;
-    countFailure('watch pods', err);
-    const delay = Math.min(INFORMER_MAX_BACKOFF_MS, backoff(informerFailures, INFORMER_MAX_BACKOFF_MS));
-    log.warn({ err: describeError(err), attempt: informerFailures, delayMs: Math.round(delay) }, 'Pod informer failed; restarting');
-    informerRestart = setTimeout(() => {
-      informerRestart = undefined;
-      startInformer();
-    }, delay);
-    informerRestart.unref();
-  }
-
-  function startInformer() {
-    if (closed) return;
-    const failuresBefore = informerFailures;
-    informer.start().then(
-      () => {
-        // start() resolves once listed and watching; no error on the way means healthy.
-        if (informerFailures === failuresBefore) informerFailures = 0;
-      },
-      informerFailed,
-    );
-  }
-  informer.on('error', informerFailed);
-  startInformer();
-
-  const resyncPod = contained(onPod);
-  const resync = setInterval(() => {
-    for (const pod of informer.list()) resyncPod(pod);
-  }, options.resyncIntervalMs ?? 30_000);
-  resync.unref();
+  const informer = startPodInformer({
+    kc,
+    core,
+    labelSelector: selector,
+    log,
+    retry: apiRetry,
+    resyncIntervalMs: options.resyncIntervalMs ?? 30_000,
+    onPod,
+    onPodGone,
+  });
 
   // --- API calls, NotFound and AlreadyExists as states ------------------------------
 
@@ -492,13 +354,7 @@ export async function createKubernetesRuntime(options: KubernetesRuntimeOptions)
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(resync);
-      clearTimeout(informerRestart);
-      for (const s of sleeps) {
-        clearTimeout(s.timer);
-        s.resolve();
-      }
-      sleeps.clear();
+      apiRetry.close();
       listeners.clear();
       await informer.stop();
       if (ownsConverter) await converter.close();

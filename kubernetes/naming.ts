@@ -17,20 +17,38 @@ export const LABEL = {
   service: 'kecs.dev/service',
   deploymentId: 'kecs.dev/deployment-id',
 } as const;
+/** Every annotation key KECS writes, whoever writes it. */
 export const ANNOTATION = {
+  // Written by annotationsFor below (and on Namespaces, the cluster name).
   taskArn: 'kecs.dev/task-arn',
   cluster: 'kecs.dev/cluster-name',
   family: 'kecs.dev/family-name',
   service: 'kecs.dev/service-name',
   deploymentId: 'kecs.dev/deployment-id',
+  // Written by the converter (conversion/annotations.ts); podStatus.ts reads the first two back.
+  /** JSON map: Kubernetes container name → ECS container name. */
+  containerNames: 'kecs.dev/container-names',
+  /** Comma-separated Kubernetes (not ECS) container names of the essential containers. */
+  essentialContainers: 'kecs.dev/essential-containers',
+  /** JSON map: Kubernetes volume name → ECS volume name. */
+  volumeNames: 'kecs.dev/volume-names',
+  /** JSON map: ECS container name → its dockerLabels. */
+  dockerLabels: 'kecs.dev/docker-labels',
+  /** JSON maps: Kubernetes object name → the AWS reference it stands for. */
+  secrets: 'kecs.dev/secrets',
+  environmentFiles: 'kecs.dev/environment-files',
+  imagePullSecrets: 'kecs.dev/image-pull-secrets',
+  taskRoleArn: 'kecs.dev/task-role-arn',
+  executionRoleArn: 'kecs.dev/execution-role-arn',
 } as const;
 
-const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
+/** Eight hex characters of SHA-256: what keeps two folded names apart. */
+export const shortHash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
 
 function fold(value: string, max: number, allowed: RegExp, edge: RegExp): string {
   const folded = value.replace(allowed, '-').replace(edge, '');
   if (folded === value && folded.length <= max && folded.length > 0) return folded;
-  return `${folded.slice(0, max - 9).replace(edge, '')}-${hash(value)}`.replace(/^-/, 'x-');
+  return `${folded.slice(0, max - 9).replace(edge, '')}-${shortHash(value)}`.replace(/^-/, 'x-');
 }
 
 /** A DNS-1123 label (Namespace, and the prefix rules of Pod names). */
@@ -43,7 +61,7 @@ export function namespaceFor(region: string, clusterName: string): string {
   const plain = `kecs-${region}-${clusterName}`;
   return plain === plain.toLowerCase() && /^[a-z0-9-]+$/.test(plain) && plain.length <= 63
     ? plain
-    : `${dnsLabel(plain).slice(0, 54).replace(/-+$/, '')}-${hash(`${region}/${clusterName}`)}`;
+    : `${dnsLabel(plain).slice(0, 54).replace(/-+$/, '')}-${shortHash(`${region}/${clusterName}`)}`;
 }
 
 /** Task ids are 32 lowercase hex characters, so the Pod name is exact and unique. */

@@ -6,19 +6,17 @@ import type {
   TaskObservation,
   TaskStatus,
 } from '../machines/taskObservation.ts';
+import { ANNOTATION } from './naming.ts';
 
 // The one place a task's status is derived on Kubernetes: a Pod (or its absence) in, a
 // TaskObservation out. Pure, so every mapping below is a table row in the tests; the
 // runtime only decides when to call it and what to do about the answer (e.g. delete a Pod
 // that has finished).
 
-/**
- * Written by the converter: the essential containers, comma-separated. Matched against both
- * the Kubernetes and the ECS name of each container, so either spelling works.
- */
-export const ESSENTIAL_CONTAINERS_ANNOTATION = 'kecs.dev/essential-containers';
-/** Written by the converter: JSON object, Kubernetes container name → ECS container name. */
-export const CONTAINER_NAMES_ANNOTATION = 'kecs.dev/container-names';
+// The keys live in naming.ts's ANNOTATION; these aliases stay for the importers (tests)
+// that take them from here.
+export const ESSENTIAL_CONTAINERS_ANNOTATION = ANNOTATION.essentialContainers;
+export const CONTAINER_NAMES_ANNOTATION = ANNOTATION.containerNames;
 
 export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 
@@ -132,8 +130,8 @@ function stopDetails(o: TaskObservation): Pick<TaskObservation, 'stopCode' | 'st
 
 function containerViews(pod: V1Pod): ContainerView[] {
   const annotations = pod.metadata?.annotations ?? {};
-  const names = parseNames(annotations[CONTAINER_NAMES_ANNOTATION]);
-  const essentialList = annotations[ESSENTIAL_CONTAINERS_ANNOTATION];
+  const names = parseNames(annotations[ANNOTATION.containerNames]);
+  const essentialList = annotations[ANNOTATION.essentialContainers];
   // ECS containers are essential unless marked otherwise; without the annotation, all are.
   const essential = essentialList === undefined ? undefined : new Set(essentialList.split(',').map((s) => s.trim()));
   const statuses = new Map<string, V1ContainerStatus>();
@@ -153,6 +151,8 @@ function containerViews(pod: V1Pod): ContainerView[] {
     views.push({
       kubeName: c.name,
       ecsName,
+      // The converter lists Kubernetes names; an ECS name matches too, as Pods written
+      // another way (by hand, by tests) spell it.
       essential: essential ? essential.has(c.name) || essential.has(ecsName) : !init,
       probe: c.readinessProbe ?? c.livenessProbe ?? c.startupProbe,
       status: statuses.get(c.name),
