@@ -17,11 +17,10 @@ import {
   describeError,
   isNotFound,
   loadKubeConfig,
-  missingKubeconfigIsFatal,
-  testKubeconfig,
   uniqueName,
   waitFor,
   type TestKubeconfig,
+  kubernetesTests,
 } from './helpers/kubernetes.ts';
 
 type Json = Record<string, unknown>;
@@ -272,13 +271,4 @@ function registerTests(source: TestKubeconfig) {
   }
 }
 
-const source = testKubeconfig();
-if (source) {
-  registerTests(source);
-} else if (missingKubeconfigIsFatal()) {
-  test('converter against the API server: KECS_TEST_KUBECONFIG must be set in CI', (t) => {
-    t.fail('CI is set but neither KECS_TEST_KUBECONFIG nor KUBECONFIG is: .ci/run must start the testbed first');
-  });
-} else {
-  test.skip('converter against the API server: skipped, no KECS_TEST_KUBECONFIG (see scripts/README-k8s-testbed.md)', () => {});
-}
+kubernetesTests('converter against the API server', registerTests);

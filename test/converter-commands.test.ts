@@ -1,26 +1,10 @@
 import test from 'ava';
 import type { V1Container } from '@kubernetes/client-node';
-import { convertTask } from '../kubernetes/converter.ts';
+import { convertDefinition, type Json } from './helpers/conversion.ts';
 
 // entryPoint/command, RunTask command and environment overrides, secrets, env files.
 
-type Json = Record<string, unknown>;
-
-function convert(containerDefinitions: Json[], overrides?: Json) {
-  return convertTask({
-    spec: {
-      taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef',
-      taskId: '0123456789abcdef0123456789abcdef',
-      clusterName: 'default',
-      taskDefinition: { family: 'web', revision: 1, containerDefinitions },
-      overrides,
-    },
-    namespace: 'kecs-us-east-1-default',
-    podName: 'task-0123456789abcdef0123456789abcdef',
-    labels: {},
-    annotations: {},
-  });
-}
+const convert = (containerDefinitions: Json[], overrides?: Json) => convertDefinition({ containerDefinitions }, overrides);
 
 const app = (fields: Json = {}) => ({ name: 'app', image: 'app:1', essential: true, ...fields });
 const only = (result: ReturnType<typeof convert>): V1Container => result.pod.spec!.containers[0];

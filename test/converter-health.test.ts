@@ -1,25 +1,12 @@
 import test from 'ava';
 import type { V1Probe } from '@kubernetes/client-node';
 import { convertTask } from '../kubernetes/converter.ts';
+import { convertDefinition, type Json } from './helpers/conversion.ts';
 
 // healthCheck → probes with ECS defaults, essential containers, restart policy, stopTimeout.
 
-type Json = Record<string, unknown>;
-
-function convert(containerDefinitions: Json[], taskDefinition: Json = {}) {
-  return convertTask({
-    spec: {
-      taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef',
-      taskId: '0123456789abcdef0123456789abcdef',
-      clusterName: 'default',
-      taskDefinition: { family: 'web', revision: 1, ...taskDefinition, containerDefinitions },
-    },
-    namespace: 'kecs-us-east-1-default',
-    podName: 'task-0123456789abcdef0123456789abcdef',
-    labels: {},
-    annotations: {},
-  });
-}
+const convert = (containerDefinitions: Json[], taskDefinition: Json = {}) =>
+  convertDefinition({ ...taskDefinition, containerDefinitions });
 
 const app = (fields: Json = {}) => ({ name: 'app', image: 'app:1', essential: true, ...fields });
 

@@ -1,26 +1,11 @@
 import test from 'ava';
 import type { V1Container } from '@kubernetes/client-node';
-import { convertTask } from '../kubernetes/converter.ts';
+import { convertDefinition, type Json } from './helpers/conversion.ts';
 
 // dependsOn: run-to-completion init containers (COMPLETE/SUCCESS), sidecars (START), and
 // sidecars with a startup probe (HEALTHY), in an order that respects every dependency.
 
-type Json = Record<string, unknown>;
-
-function convert(containerDefinitions: Json[]) {
-  return convertTask({
-    spec: {
-      taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef',
-      taskId: '0123456789abcdef0123456789abcdef',
-      clusterName: 'default',
-      taskDefinition: { family: 'web', revision: 1, containerDefinitions },
-    },
-    namespace: 'kecs-us-east-1-default',
-    podName: 'task-0123456789abcdef0123456789abcdef',
-    labels: {},
-    annotations: {},
-  });
-}
+const convert = (containerDefinitions: Json[]) => convertDefinition({ containerDefinitions });
 
 const container = (name: string, fields: Json = {}) => ({ name, image: `${name}:1`, essential: true, ...fields });
 const dependsOn = (...deps: [string, string][]) => ({ dependsOn: deps.map(([containerName, condition]) => ({ containerName, condition })) });

@@ -1,27 +1,16 @@
 import test from 'ava';
 import { convertTask, type ConversionInput } from '../kubernetes/converter.ts';
 import { createConverterPool } from '../kubernetes/converterPool.ts';
+import { conversionInput, type Json } from './helpers/conversion.ts';
 
 // The pool runs the same converter in worker threads (a .ts worker under the tsx loader
 // ava starts with): its results must equal the inline ones, and closing must end it.
 
-type Json = Record<string, unknown>;
-
-function input(taskDefinition: Json, overrides?: Json): ConversionInput {
-  return {
-    spec: {
-      taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef',
-      taskId: '0123456789abcdef0123456789abcdef',
-      clusterName: 'default',
-      taskDefinition: { family: 'web', revision: 1, ...taskDefinition },
-      overrides,
-    },
-    namespace: 'kecs-us-east-1-default',
-    podName: 'task-0123456789abcdef0123456789abcdef',
+const input = (taskDefinition: Json, overrides?: Json): ConversionInput =>
+  conversionInput(taskDefinition, overrides, {
     labels: { 'kecs.dev/managed': 'true' },
     annotations: { 'kecs.dev/task-arn': 'arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef' },
-  };
-}
+  });
 
 const inputs: { title: string; input: ConversionInput }[] = [
   { title: 'a minimal definition', input: input({ containerDefinitions: [{ name: 'app', image: 'nginx', essential: true }] }) },

@@ -1,27 +1,11 @@
 import test from 'ava';
 import type { V1ContainerPort } from '@kubernetes/client-node';
-import { convertTask } from '../kubernetes/converter.ts';
+import { convertDefinition, type Json } from './helpers/conversion.ts';
 
 // cpu units → millicores, memory → requests/limits, task-level size → Pod-level resources,
 // overrides of both, and port mappings.
 
-type Json = Record<string, unknown>;
-
-function convert(taskDefinition: Json, overrides?: Json) {
-  return convertTask({
-    spec: {
-      taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef',
-      taskId: '0123456789abcdef0123456789abcdef',
-      clusterName: 'default',
-      taskDefinition: { family: 'web', revision: 1, ...taskDefinition },
-      overrides,
-    },
-    namespace: 'kecs-us-east-1-default',
-    podName: 'task-0123456789abcdef0123456789abcdef',
-    labels: {},
-    annotations: {},
-  });
-}
+const convert = convertDefinition;
 
 const app = (fields: Json = {}) => ({ name: 'app', image: 'app:1', essential: true, cpu: 0, ...fields });
 

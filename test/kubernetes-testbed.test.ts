@@ -15,31 +15,18 @@ import {
   fakeNodeNames,
   isNotFound,
   loadKubeConfig,
-  missingKubeconfigIsFatal,
-  testKubeconfig,
   uniqueName,
   waitFor,
   watchUntil,
   type TestKubeconfig,
+  kubernetesTests,
 } from './helpers/kubernetes.ts';
 
 // kwok never pulls images, so any well-formed reference will do.
 const IMAGE = 'registry.local/pause:1';
 const STEP_TIMEOUT_MS = 60_000;
 
-const source = testKubeconfig();
-if (source) {
-  registerTests(source);
-} else if (missingKubeconfigIsFatal()) {
-  test('kubernetes testbed: KECS_TEST_KUBECONFIG must be set in CI', (t) => {
-    t.fail(
-      'CI is set but neither KECS_TEST_KUBECONFIG nor KUBECONFIG is: .ci/run must run ' +
-        'scripts/ci-k8s.sh and export KECS_TEST_KUBECONFIG before the tests',
-    );
-  });
-} else {
-  test.skip('kubernetes testbed: skipped, no KECS_TEST_KUBECONFIG (see scripts/README-k8s-testbed.md)', () => {});
-}
+kubernetesTests('kubernetes testbed', registerTests);
 
 function isReady(pod: k8s.V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;

@@ -26,11 +26,10 @@ import {
   fakeNodeNames,
   isNotFound,
   loadKubeConfig,
-  missingKubeconfigIsFatal,
-  testKubeconfig,
   uniqueName,
   waitFor,
   type TestKubeconfig,
+  kubernetesTests,
 } from './helpers/kubernetes.ts';
 
 const IMAGE = 'registry.local/pause:1'; // kwok never pulls
@@ -78,16 +77,7 @@ function taskSpec(region: string, clusterName: string, containers: Record<string
   };
 }
 
-const source = testKubeconfig();
-if (source) {
-  registerTests(source);
-} else if (missingKubeconfigIsFatal()) {
-  test('kubernetes runtime: KECS_TEST_KUBECONFIG must be set in CI', (t) => {
-    t.fail('CI is set but neither KECS_TEST_KUBECONFIG nor KUBECONFIG is: .ci/run must start the testbed first');
-  });
-} else {
-  test.skip('kubernetes runtime: skipped, no KECS_TEST_KUBECONFIG (see scripts/README-k8s-testbed.md)', () => {});
-}
+kubernetesTests('kubernetes runtime', registerTests);
 
 function registerTests(source: TestKubeconfig) {
   // Region and cluster are unique per run; the region scopes the runtime's label selector.

@@ -21,21 +21,14 @@ import { clusterAndFamily, container, eventually } from './helpers/ecs.ts';
 import {
   isNotFound,
   loadKubeConfig,
-  missingKubeconfigIsFatal,
-  testKubeconfig,
   uniqueName,
   waitFor,
   type TestKubeconfig,
+  kubernetesTests,
 } from './helpers/kubernetes.ts';
 import { removeDir, startServer, tempDataDir, type TestServer } from './helpers/server.ts';
 
-const source = testKubeconfig();
-if (source) register(source);
-else if (missingKubeconfigIsFatal()) {
-  test('kubernetes tasks: KECS_TEST_KUBECONFIG must be set in CI', (t) => t.fail('no kubeconfig configured under CI'));
-} else {
-  test.skip('kubernetes tasks (set KECS_TEST_KUBECONFIG to run)', () => {});
-}
+kubernetesTests('kubernetes tasks', register);
 
 function register(source: TestKubeconfig) {
   const kc = loadKubeConfig(source);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
+import test from 'ava';
 
 /** Where the kubeconfig for integration tests came from. */
 export interface TestKubeconfig {
@@ -34,6 +35,22 @@ export function testKubeconfig(env: NodeJS.ProcessEnv = process.env): TestKubeco
 export function missingKubeconfigIsFatal(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/**
+ * Registers a file's Kubernetes tests when a kubeconfig is configured. Without one they are
+ * skipped locally, and under CI a single failing test says the testbed was not started.
+ */
+export function kubernetesTests(title: string, register: (source: TestKubeconfig) => void): void {
+  const source = testKubeconfig();
+  if (source) register(source);
+  else if (missingKubeconfigIsFatal()) {
+    test(`${title}: KECS_TEST_KUBECONFIG must be set in CI`, (t) => {
+      t.fail('CI is set but neither KECS_TEST_KUBECONFIG nor KUBECONFIG is: .ci/run must start the testbed (scripts/ci-k8s.sh) first');
+    });
+  } else {
+    test.skip(`${title}: skipped, no KECS_TEST_KUBECONFIG (see "Kubernetes testbed" in README.md)`, () => {});
+  }
 }
 
 export function loadKubeConfig(source: TestKubeconfig): k8s.KubeConfig {
