@@ -11,6 +11,8 @@ const reserved = (key: string) => key.toLowerCase().startsWith('aws:');
  */
 export function validateTags(tags: readonly Tag[] | undefined, existing: readonly Tag[] = []): Tag[] {
   if (!tags) return [];
+  // The model leaves both members optional; ECS does not.
+  if (tags.some((t) => typeof t.key !== 'string' || t.key === '')) throw invalidParameter('Tag keys must not be empty.');
   if (tags.some((t) => reserved(t.key))) {
     throw invalidParameter('Tag keys with the prefix aws: are reserved for AWS use.');
   }
