@@ -55,7 +55,10 @@ export function createHttpServer({ system, logger, metrics, bodyLimit }: HttpOpt
       aborted = true;
       // A client gone before its body was complete leaves nothing to wait for: no body, no
       // dispatch, no reply. Once dispatched, the operation still settles via respond().
-      if (!dispatched) settle();
+      if (!dispatched && !settled) {
+        endRequestSpan(span, 499, 'ClientClosedRequest');
+        settle();
+      }
     });
 
     const respond = (reply: Reply, closeConnection = false) => {
@@ -78,7 +81,7 @@ export function createHttpServer({ system, logger, metrics, bodyLimit }: HttpOpt
     }
     readBody(res, bodyLimit, declared, (result) => {
       if (!result.ok) {
-        respond({ ...errorReply(new EcsError('RequestEntityTooLargeException', `The request body exceeds ${bodyLimit} bytes.`, 413)) }, true);
+        respond(errorReply(new EcsError('RequestEntityTooLargeException', `The request body exceeds ${bodyLimit} bytes.`, 413)), true);
         return;
       }
       dispatched = true;
