@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import test from 'ava';
@@ -54,17 +54,20 @@ test('a restart on the same data directory restores clusters, revisions, tags an
 });
 
 /** Starts `main.ts` as its own process and resolves with its port once it listens. */
-async function startChild(data: string) {
+function startChild(data: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', '--port', '0', '--data', data], {
     cwd: new URL('..', import.meta.url),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Every log line is read to the end, so the child never blocks on a full pipe.
   const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const entry = JSON.parse(line);
-    if (entry.msg === 'listening') return { child, port: entry.port as number };
-  }
-  throw new Error('the server exited before it listened');
+  return new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line);
+      if (entry.msg === 'listening') resolve({ child, port: entry.port as number });
+    });
+    child.once('exit', () => reject(new Error('the server exited before it listened')));
+  });
 }
 
 test('a write acknowledged with 200 survives kill -9 right after', async (t) => {
@@ -85,6 +88,46 @@ test('a write acknowledged with 200 survives kill -9 right after', async (t) => 
   t.is(described.clusters?.[0].status, 'ACTIVE');
   const latest = await after.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'durable' }));
   t.is(latest.taskDefinition?.revision, 20);
+});
+
+test('under a stream of concurrent writes, every one acknowledged before kill -9 is there after', async (t) => {
+  const data = tempDataDir();
+  t.teardown(() => removeDir(data));
+  const { child, port } = await startChild(data);
+  const ecs = ecsClient(`http://127.0.0.1:${port}`);
+  const acknowledged: number[] = [];
+  let killed = false;
+  // 16 writers keep registering revisions of one family; the server dies in the middle.
+  const writers = Array.from({ length: 16 }, async () => {
+    while (!killed) {
+      try {
+        const r = await ecs.send(register('stream'));
+        if (!killed) acknowledged.push(r.taskDefinition!.revision!);
+      } catch {
+        return; // the server is gone
+      }
+    }
+  });
+  await eventually(async () => acknowledged.length, (n) => n >= 150, 30_000);
+  child.kill('SIGKILL');
+  killed = true;
+  await once(child, 'exit');
+  await Promise.all(writers);
+  ecs.destroy();
+
+  const after = await startServer({ data });
+  t.teardown(() => after.close());
+  const stored = new Set<number>();
+  let nextToken: string | undefined;
+  do {
+    const page = await after.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'stream', nextToken }));
+    for (const arn of page.taskDefinitionArns!) stored.add(Number(arn.split(':').pop()));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const lost = acknowledged.filter((r) => !stored.has(r));
+  t.deepEqual(lost, [], `${acknowledged.length} acknowledged, ${stored.size} stored`);
+  const next = await after.ecs.send(register('stream'));
+  t.is(next.taskDefinition!.revision, Math.max(...stored) + 1, 'no revision number is handed out twice');
 });
 
 test('SIGTERM shuts the server down cleanly and keeps what it acknowledged', async (t) => {
