@@ -104,7 +104,8 @@ async function measure(convert: Convert, subject: ConversionInput, concurrency: 
   loop.disable();
   const elapsed = (performance.now() - started) / 1000;
   // Time the main thread was busy (not waiting in the event loop), per conversion: what
-  // each conversion takes away from request handling, whether it converts or clones.
+  // each conversion takes away from request handling, whether it converts or only hands
+  // the work to a thread and takes the result back.
   const busyMs = performance.eventLoopUtilization(busyBefore).active;
   latencies.sort((a, b) => a - b);
   return {
