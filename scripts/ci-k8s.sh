@@ -12,7 +12,7 @@
 #
 # The trap belongs to the caller because only the caller knows when the tests
 # are over. The first build on a fresh machine takes a long while (see
-# scripts/README-k8s-testbed.md); later runs reuse ~/.cache/kecs-testbin.
+# "Kubernetes testbed" in README.md); later runs reuse ~/.cache/kecs-testbin.
 
 kecs_ci_k8s() {
   local here bin kubeconfig
