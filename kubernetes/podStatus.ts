@@ -13,11 +13,6 @@ import { ANNOTATION } from './naming.ts';
 // runtime only decides when to call it and what to do about the answer (e.g. delete a Pod
 // that has finished).
 
-// The keys live in naming.ts's ANNOTATION; these aliases stay for the importers (tests)
-// that take them from here.
-export const ESSENTIAL_CONTAINERS_ANNOTATION = ANNOTATION.essentialContainers;
-export const CONTAINER_NAMES_ANNOTATION = ANNOTATION.containerNames;
-
 export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 
 /**

@@ -3,10 +3,9 @@
  * would report it and the observation a task should get from it. Pure, no cluster.
  */
 import test from 'ava';
+import { ANNOTATION } from '../kubernetes/naming.ts';
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1Probe } from '@kubernetes/client-node';
 import {
-  CONTAINER_NAMES_ANNOTATION,
-  ESSENTIAL_CONTAINERS_ANNOTATION,
   keepStopDetails,
   observePod,
   sameObservation,
@@ -66,8 +65,8 @@ function pod(s: PodSketch): V1Pod {
       name: 'task-0123',
       namespace: 'kecs-us-east-1-default',
       annotations: {
-        [CONTAINER_NAMES_ANNOTATION]: JSON.stringify(Object.fromEntries(s.containers.map((c) => [c.name, ecsName(c.name)]))),
-        [ESSENTIAL_CONTAINERS_ANNOTATION]: (s.essential ?? mains.map((c) => c.name)).map(ecsName).join(','),
+        [ANNOTATION.containerNames]: JSON.stringify(Object.fromEntries(s.containers.map((c) => [c.name, ecsName(c.name)]))),
+        [ANNOTATION.essentialContainers]: (s.essential ?? mains.map((c) => c.name)).map(ecsName).join(','),
       },
       ...(s.deleting && { deletionTimestamp: iso(0) as unknown as Date }),
     },
@@ -357,17 +356,17 @@ test('observePod: the essential list may name containers by their Kubernetes nam
       { name: 'migrate', state: terminated(1) },
     ],
   });
-  p.metadata!.annotations![ESSENTIAL_CONTAINERS_ANNOTATION] = 'app';
+  p.metadata!.annotations![ANNOTATION.essentialContainers] = 'app';
   t.is(observePod(p, NOW).lastStatus, 'RUNNING', 'migrate is not essential');
-  p.metadata!.annotations![ESSENTIAL_CONTAINERS_ANNOTATION] = 'app,migrate';
+  p.metadata!.annotations![ANNOTATION.essentialContainers] = 'app,migrate';
   t.is(observePod(p, NOW).stopCode, 'EssentialContainerExited');
 });
 
 test('observePod: a sidecar (init container with restartPolicy Always) is a running container', (t) => {
   const p = pod({ phase: 'Running', containers: [{ name: 'app', state: running(), ready: true }] });
   p.spec!.initContainers = [{ name: 'proxy', restartPolicy: 'Always' }];
-  p.metadata!.annotations![CONTAINER_NAMES_ANNOTATION] = JSON.stringify({ app: 'APP', proxy: 'PROXY' });
-  p.metadata!.annotations![ESSENTIAL_CONTAINERS_ANNOTATION] = 'app,proxy';
+  p.metadata!.annotations![ANNOTATION.containerNames] = JSON.stringify({ app: 'APP', proxy: 'PROXY' });
+  p.metadata!.annotations![ANNOTATION.essentialContainers] = 'app,proxy';
   p.status!.initContainerStatuses = [{ name: 'proxy', image: 'i', imageID: '', ready: true, restartCount: 0, started: true, state: running() }];
   t.is(observePod(p, NOW).lastStatus, 'RUNNING');
   p.status!.initContainerStatuses[0].state = terminated(1);
